@@ -1,0 +1,44 @@
+/** Settings the extension hands the server (initializationOptions and didChangeConfiguration). */
+import type { BudgetSettings, Delimiters, SamplingSettings } from './trace';
+
+export type GpuSetting = 'auto' | 'cuda' | 'vulkan' | 'metal' | 'cpu';
+
+export interface EngineSettings {
+  /** Absolute path of the GGUF model file. */
+  modelPath: string;
+  gpu: GpuSetting;
+  /** Layers to offload: 'auto', 'max' or a count. */
+  gpuLayers: 'auto' | 'max' | number;
+  contextSize: number;
+  /** 0 means the machine's real parallelism. */
+  threads: number;
+  /** How many alternatives each generated token records. */
+  topAlternatives: number;
+}
+
+export interface ServerSettings {
+  engine: EngineSettings;
+  sampling: SamplingSettings;
+  budget: BudgetSettings;
+  /** null: take them from the model's chat template. */
+  delimiters: Delimiters | null;
+  /** Where the server may cache model hashes and other derived data. */
+  cacheDir: string;
+}
+
+export type ModelState = 'unloaded' | 'loading' | 'ready' | 'error';
+
+export interface ServerStatus {
+  model: ModelState;
+  modelName: string | null;
+  modelPath: string | null;
+  /** 'cpu', 'cuda', 'vulkan', 'metal' once loaded. */
+  backend: string | null;
+  gpuLayers: number | null;
+  threads: number | null;
+  /** Message of the last load error, if model === 'error'. */
+  error: string | null;
+  /** The run in progress, if any. */
+  busy: string | null;
+  version: string;
+}
