@@ -4,11 +4,13 @@
  * protocol/guards.ts before acting on them.
  */
 import type { RunProgress } from './rpc';
+import type { TraceAnalysis } from './analysis';
 import type { TraceDocument } from './trace';
 
 /** Host → trace view (the stepper, also used while a trace streams in). */
 export type TraceViewInbound =
-  | { type: 'load'; trace: TraceDocument; source: TraceSourceInfo; live: boolean }
+  | { type: 'load'; trace: TraceDocument; source: TraceSourceInfo; live: boolean; analysis?: TraceAnalysis }
+  | { type: 'analysis'; analysis: TraceAnalysis }
   | { type: 'progress'; progress: RunProgress }
   | { type: 'finished'; trace: TraceDocument }
   | { type: 'failed'; message: string }
