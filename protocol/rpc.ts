@@ -4,7 +4,8 @@
  * so no call site spells a method name.
  */
 import type { BudgetSettings, SamplingSettings, TraceDocument, TraceEvent, TraceToken } from './trace';
-import type { ServerStatus } from './settings';
+import type { ServerSettings, ServerStatus } from './settings';
+import type { TraceAnalysis } from './analysis';
 
 /** A request: params P, result R. The phantom fields carry the types only. */
 export interface RequestDef<P, R> {
@@ -58,9 +59,32 @@ export interface RunStarted {
 
 export interface StatusParams {}
 
+export interface AnalyzeParams {
+  trace: TraceDocument;
+  /** Reflection cues to segment at; omitted: the server's defaults. */
+  cues?: string[];
+}
+
+/** Errors the server returns with a machine-readable reason in `data.code`. */
+export interface ServerErrorData {
+  code:
+    | 'bad-request'
+    | 'model-file'
+    | 'model-load'
+    | 'busy'
+    | 'cancelled'
+    | 'engine'
+    | 'io';
+  /** The file the error is about, when there is one. */
+  path?: string;
+}
+
 export const Methods = {
   generate: request<GenerateParams, GenerateResult>('thinkscope/generate'),
   status: request<StatusParams, ServerStatus>('thinkscope/status'),
+  analyze: request<AnalyzeParams, TraceAnalysis>('thinkscope/analyze'),
+  /** New settings (the extension sends them at start and whenever the user changes one). */
+  configure: notification<ServerSettings>('thinkscope/configure'),
   runStarted: notification<RunStarted>('thinkscope/runStarted'),
   runProgress: notification<RunProgress>('thinkscope/runProgress'),
   statusChanged: notification<ServerStatus>('thinkscope/statusChanged'),

@@ -22,7 +22,9 @@ export interface ServerSettings {
   budget: BudgetSettings;
   /** null: take them from the model's chat template. */
   delimiters: Delimiters | null;
-  /** Where the server may cache model hashes and other derived data. */
+  /** A prompt template with `{question}`, overriding the model's chat template; null: the model's. */
+  promptTemplate: string | null;
+  /** Where the server may cache model hashes, the embedded model and other derived data. */
   cacheDir: string;
 }
 
