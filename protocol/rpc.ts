@@ -6,6 +6,7 @@
 import type { BudgetSettings, SamplingSettings, TraceDocument, TraceEvent, TraceToken } from './trace';
 import type { ServerSettings, ServerStatus } from './settings';
 import type { TraceAnalysis } from './analysis';
+import type { ForkParams, SweepParams, SweepProgress, SweepResult } from './sweep';
 
 /** A request: params P, result R. The phantom fields carry the types only. */
 export interface RequestDef<P, R> {
@@ -83,6 +84,10 @@ export const Methods = {
   generate: request<GenerateParams, GenerateResult>('thinkscope/generate'),
   status: request<StatusParams, ServerStatus>('thinkscope/status'),
   analyze: request<AnalyzeParams, TraceAnalysis>('thinkscope/analyze'),
+  sweep: request<SweepParams, SweepResult>('thinkscope/sweep'),
+  sweepProgress: notification<SweepProgress>('thinkscope/sweepProgress'),
+  /** Regenerates from a token of a trace; streams like generate (runStarted / runProgress). */
+  fork: request<ForkParams, GenerateResult>('thinkscope/fork'),
   /** New settings (the extension sends them at start and whenever the user changes one). */
   configure: notification<ServerSettings>('thinkscope/configure'),
   runStarted: notification<RunStarted>('thinkscope/runStarted'),

@@ -24,7 +24,7 @@ import { cachedModelHash } from '../modelHash';
 import { inspectModelFile } from '../modelCheck';
 import { buildPrompt, detectDelimiters } from '../prompt';
 import { TraceBuilder } from '../traceBuilder';
-import { LocalRun, type RunOptions } from './run';
+import { forcingStateAt, LocalRun, type RunOptions } from './run';
 
 export interface LocalEngineOptions {
   settings: EngineSettings;
@@ -189,6 +189,43 @@ export class LocalEngine implements Engine {
       const builder = await this.header(request);
       hooks.onStarted?.(builder.build('cancelled'));
       const run = await this.openRun(builder, request);
+      try {
+        const stop = await run.runToEnd(hooks.signal, () => hooks.onStep?.(builder));
+        if (stop === null) run.cancel();
+        return run.trace();
+      } finally {
+        await run.close();
+      }
+    });
+  }
+
+  /**
+   * Regenerates from token `forkAt` of `parent` under the request's settings: tokens [0, forkAt)
+   * and their events are kept, the KV cache is reused for as much of them as it still holds, and
+   * the fork records its parent.
+   */
+  fork(parent: TraceDocument, forkAt: number, request: GenerationRequest, hooks: GenerationHooks = {}): Promise<TraceDocument> {
+    if (!Number.isInteger(forkAt) || forkAt < 0 || forkAt > parent.tokens.length) {
+      throw new RangeError(`Fork point ${forkAt} is outside the trace (0…${parent.tokens.length})`);
+    }
+    return this.exclusive(async () => {
+      const builder = new TraceBuilder({
+        question: parent.question,
+        groundTruth: parent.groundTruth,
+        prompt: parent.prompt,
+        model: await this.modelInfo(),
+        sampling: request.sampling,
+        budget: request.budget,
+        delimiters: parent.delimiters,
+        parent: { traceId: parent.id, forkAt, relation: 'fork' },
+      });
+      builder.promptTokens = this.tokenize(parent.prompt).length;
+      for (const token of parent.tokens.slice(0, forkAt)) builder.addToken(token);
+      for (const event of parent.events) if (event.at < forkAt) builder.addEvent(event);
+      hooks.onStarted?.(builder.build('cancelled'));
+      const run = await this.openRun(builder, request, {
+        forcer: forcingStateAt(parent.tokens, parent.events, forkAt),
+      });
       try {
         const stop = await run.runToEnd(hooks.signal, () => hooks.onStep?.(builder));
         if (stop === null) run.cancel();
