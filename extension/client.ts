@@ -44,7 +44,8 @@ export class ThinkScopeClient implements vscode.Disposable {
   }
 
   request<P, R>(def: RequestDef<P, R>, params: P, token?: CancellationToken): Promise<R> {
-    return this.client.sendRequest<R>(def.method, params, token);
+    // An undefined token would be sent as a second parameter: pass one only when there is one.
+    return token ? this.client.sendRequest<R>(def.method, params, token) : this.client.sendRequest<R>(def.method, params);
   }
 
   notify<P>(def: NotificationDef<P>, params: P): Promise<void> {

@@ -45,8 +45,9 @@ export async function startServer(settings: Partial<ServerSettings>): Promise<Se
     child,
     connection,
     stderr: () => stderr,
+    // An undefined token would be sent as a second parameter: pass one only when there is one.
     request: <P, R>(def: RequestDef<P, R>, params: P, cancel?: CancellationTokenSource) =>
-      connection.sendRequest<R>(def.method, params, cancel?.token),
+      cancel ? connection.sendRequest<R>(def.method, params, cancel.token) : connection.sendRequest<R>(def.method, params),
     onNotification: <P>(def: NotificationDef<P>, handler: (params: P) => void) => {
       connection.onNotification(def.method, handler);
     },

@@ -138,6 +138,11 @@ export class LocalEngine implements Engine {
     return this.model.tokenize(text, true);
   }
 
+  /** Empties the KV cache, so the next run evaluates everything from scratch. */
+  clearCache(): Promise<void> {
+    return this.exclusive(() => this.sequence.eraseContextTokenRanges([{ start: 0, end: this.sequence.nextTokenIndex }]));
+  }
+
   /** Runs `task` when every earlier task on this engine's sequence has finished. */
   exclusive<T>(task: () => Promise<T>): Promise<T> {
     const result = this.queue.then(task, task);

@@ -120,7 +120,10 @@ function sameTokensUnder(line: LocalRun, budget: BudgetSettings): TraceDocument 
   return line.builder.fork(header).build(line.stop ?? 'cancelled');
 }
 
-/** Runs every cell from scratch, one after another (for comparison with the shared sweep). */
+/**
+ * Runs every cell from scratch, one after another, as s1's scripts do (for comparison with the
+ * shared sweep): the KV cache is emptied before each cell so no prefix is reused.
+ */
 export async function runNaiveSweep(
   engine: LocalEngine,
   request: Omit<GenerationRequest, 'budget'>,
@@ -131,6 +134,7 @@ export async function runNaiveSweep(
   let evaluatedTokens = 0;
   for (let i = 0; i < cells.length; i++) {
     if (hooks.signal?.aborted) break;
+    await engine.clearCache();
     const trace = await engine.generate({ ...request, budget: cells[i]! }, hooks.signal ? { signal: hooks.signal } : {});
     if (trace.stopReason === 'cancelled') break;
     evaluatedTokens += trace.tokens.length;

@@ -46,13 +46,13 @@ function checkInvariants(trace: TraceDocument): void {
     if (e.kind === 'suppressed-end') {
       assert.equal(e.wanted?.text, trace.delimiters.thinkEnd.slice(0, e.wanted?.text.length));
       assert.equal(typeof e.wanted?.logprob, 'number');
-      const injected = tokens.slice(e.at).filter((t, i, a) => a.slice(0, i + 1).every((u) => u.source === 'injected'));
+      const injected = tokens.slice(e.at).filter((_t, i, a) => a.slice(0, i + 1).every((u) => u.source === 'injected'));
       assert.equal(injected.map((t) => t.text).join('').trim(), budget.extendWith.trim(), where);
       assert.equal(tokens[e.at]!.phase, 'thinking');
       if (budget.ignoreEnd === null) assert.ok((e.thinkingTokens ?? 0) < budget.minThinkingTokens, where);
     }
     if (e.kind === 'forced-end') {
-      const forced = tokens.slice(e.at).filter((t, i, a) => a.slice(0, i + 1).every((u) => u.source === 'forced'));
+      const forced = tokens.slice(e.at).filter((_t, i, a) => a.slice(0, i + 1).every((u) => u.source === 'forced'));
       assert.equal(forced.map((t) => t.text).join(''), e.injected, where);
       assert.ok(forced.every((t) => t.phase === 'answer' && t.logprob === null));
     }
