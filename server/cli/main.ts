@@ -4,12 +4,14 @@ import { SettingsError } from '../core/validate';
 import { UsageError } from './args';
 import { generate, generateUsage } from './commands/generate';
 import { makeModel, makeModelUsage } from './commands/makeModel';
+import { sweep, sweepUsage } from './commands/sweep';
 
 type Command = (argv: string[]) => Promise<number>;
 
 const commands: Record<string, { run: Command; usage: string }> = {
   'make-model': { run: makeModel, usage: makeModelUsage },
   generate: { run: generate, usage: generateUsage.split('\n')[0]! },
+  sweep: { run: sweep, usage: sweepUsage.split('\n')[0]! },
 };
 
 function usage(): string {
@@ -28,7 +30,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (rest.includes('--help')) {
-    process.stdout.write(`${name === 'generate' ? generateUsage : command.usage}\n`);
+    const full: Record<string, string> = { generate: generateUsage, sweep: sweepUsage };
+    process.stdout.write(`${full[name] ?? command.usage}\n`);
     return 0;
   }
   return command.run(rest);
@@ -37,7 +40,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const known = error instanceof UsageError || error instanceof SettingsError || error instanceof ModelFileError;
+    const parseError = String((error as NodeJS.ErrnoException).code ?? '').startsWith('ERR_PARSE_ARGS');
+    const known =
+      parseError || error instanceof UsageError || error instanceof SettingsError || error instanceof ModelFileError;
     process.stderr.write(`thinkscope: ${known ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
     process.exit(known ? 2 : 1);
   },

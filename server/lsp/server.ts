@@ -10,7 +10,12 @@ import { Methods, type GenerateParams, type GenerateResult } from '../../protoco
 import type { ServerSettings } from '../../protocol/settings';
 import { DEFAULT_BUDGET, DEFAULT_ENGINE, DEFAULT_SAMPLING } from '../core/defaults';
 import { EngineHost } from '../core/engineHost';
-import { generateTrace } from '../core/generateTrace';
+import { generateTrace, type GenerateDefaults } from '../core/generateTrace';
+import { runSweep, type AnswerJudge } from '../core/runSweep';
+import { resolveBudget, resolveSampling, SettingsError } from '../core/validate';
+import { analyzeTrace } from '../analysis/metrics';
+import { LocalEngine } from '../engine/local/localEngine';
+import { writeTraceFile } from '../trace/io';
 import { VERSION } from '../version';
 import { toResponseError } from './errors';
 import { abortSignalFor, onNotification, onRequest, sendNotification } from './rpc';
@@ -57,6 +62,14 @@ export function startServer(connection: Connection): void {
 
   onRequest(connection, Methods.status, async () => host.status);
 
+  const defaults = (): GenerateDefaults => ({
+    budget: settings.budget,
+    sampling: settings.sampling,
+    delimiters: settings.delimiters,
+    topAlternatives: settings.engine.topAlternatives,
+    promptTemplate: settings.promptTemplate,
+  });
+
   onRequest(connection, Methods.generate, async (params: GenerateParams, token): Promise<GenerateResult> => {
     const signal = abortSignalFor(token);
     let lastSent = 0;
@@ -64,13 +77,7 @@ export function startServer(connection: Connection): void {
       return await generateTrace(
         host,
         params,
-        {
-          budget: settings.budget,
-          sampling: settings.sampling,
-          delimiters: settings.delimiters,
-          topAlternatives: settings.engine.topAlternatives,
-          promptTemplate: settings.promptTemplate,
-        },
+        defaults(),
         {
           signal,
           onStarted: (trace) => sendNotification(connection, Methods.runStarted, { runId: params.runId, trace }),
@@ -88,9 +95,58 @@ export function startServer(connection: Connection): void {
     }
   });
 
+  onRequest(connection, Methods.sweep, async (params, token) => {
+    try {
+      return await runSweep(host, params, defaults(), judgeAnswer, {
+        signal: abortSignalFor(token),
+        onProgress: (progress) => sendNotification(connection, Methods.sweepProgress, progress),
+      });
+    } catch (error) {
+      throw toResponseError(error);
+    }
+  });
+
+  onRequest(connection, Methods.fork, async (params, token): Promise<GenerateResult> => {
+    try {
+      const engine = await host.get();
+      if (!(engine instanceof LocalEngine)) throw new SettingsError('Forking needs the local engine (it reuses the KV cache)');
+      const d = defaults();
+      const trace = await engine.fork(
+        params.trace,
+        params.forkAt,
+        {
+          question: params.trace.question,
+          groundTruth: params.trace.groundTruth,
+          sampling: resolveSampling(params.trace.sampling, params.sampling),
+          budget: resolveBudget(params.trace.budget, params.budget),
+          delimiters: params.trace.delimiters,
+          topAlternatives: d.topAlternatives,
+        },
+        {
+          signal: abortSignalFor(token),
+          onStarted: (trace) => sendNotification(connection, Methods.runStarted, { runId: params.runId, trace }),
+          onStep: (builder) => {
+            const progress = builder.takeProgress(params.runId);
+            if (progress && progress.tokens.length >= 16) sendNotification(connection, Methods.runProgress, progress);
+          },
+        },
+      );
+      if (params.outPath) await writeTraceFile(params.outPath, trace);
+      return params.outPath ? { trace, path: params.outPath } : { trace };
+    } catch (error) {
+      throw toResponseError(error);
+    }
+  });
+
   registerTraceFeatures(connection);
   connection.listen();
 }
+
+/** A sweep cell's final answer and its correctness, as the analysis extracts them. */
+const judgeAnswer: AnswerJudge = (trace) => {
+  const { metrics } = analyzeTrace(trace);
+  return { finalAnswer: metrics.finalAnswer, correct: metrics.correct };
+};
 
 function mergeSettings(base: ServerSettings, next: Partial<ServerSettings> | undefined): ServerSettings {
   if (!next || typeof next !== 'object') return base;
