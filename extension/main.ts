@@ -7,7 +7,10 @@ import { Methods } from '../protocol/rpc';
 import type { TraceAnalysis } from '../protocol/analysis';
 import type { TraceDocument } from '../protocol/trace';
 import { ThinkScopeClient } from './client';
+import { registerForkCommands } from './commands/forkHere';
 import { registerGenerateCommand } from './commands/generateTrace';
+import { registerSweepCommand } from './commands/sweep';
+import { registerSweepEditor } from './webview/comparePanel';
 import { readServerSettings, SECTION } from './config';
 import { StatusBar } from './statusBar';
 import { registerTraceViews } from './webview';
@@ -31,6 +34,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }
   };
   const views = registerTraceViews(context, { analyze, log: (m) => output.warn(m) });
+  const openTrace = (trace: TraceDocument) => void views.openTrace(trace, { label: trace.question.slice(0, 40) });
 
   context.subscriptions.push(
     thinkscope.onNotification(Methods.statusChanged, (status) => statusBar.update(status)),
@@ -59,6 +63,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('thinkscope.openTrace', (trace: TraceDocument) =>
       views.openTrace(trace, { label: trace.question.slice(0, 40) }),
     ),
+    registerForkCommands({
+      client: thinkscope,
+      openLiveView: (label) => views.openLiveView(label),
+      openTrace: (trace, source) => views.openTrace(trace, source),
+    }),
+    registerSweepCommand({ client: thinkscope, extensionUri: context.extensionUri, openTrace, analyze, log: (m) => output.warn(m) }),
+    registerSweepEditor({ extensionUri: context.extensionUri, openTrace, analyze, log: (m) => output.warn(m) }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(SECTION)) void thinkscope.notify(Methods.configure, readServerSettings(cacheDir));
     }),
