@@ -22,6 +22,7 @@ describe('Generate Trace in VS Code (code-server)', () => {
         },
       },
       async (vscode) => {
+        await vscode.waitForActivation('ThinkScope', 'thinkscope.thinkscope');
         await vscode.runCommand('ThinkScope: Generate Trace');
         await vscode.answerInputBox('What is 12 + 30?');
         await vscode.pickQuickItem(/As configured/);
