@@ -1,5 +1,6 @@
 /** Reads ThinkScope's VS Code settings into the server's settings (protocol/settings.ts). */
 import * as vscode from 'vscode';
+import { DEFAULT_REMOTE_SETTINGS } from '../protocol/remote';
 import type { GpuSetting, ServerSettings } from '../protocol/settings';
 import type { BudgetSettings, Delimiters, SamplingSettings } from '../protocol/trace';
 
@@ -35,7 +36,18 @@ export function readServerSettings(cacheDir: string): ServerSettings {
   const thinkEnd = c.get<string>('delimiters.thinkEnd', '');
   const delimiters: Delimiters | null = thinkStart && thinkEnd ? { thinkStart, thinkEnd } : null;
   const layers = c.get<string | number>('engine.gpuLayers', 'auto');
+  const remote = c.get<Record<string, unknown>>('remote', {});
   return {
+    // In an untrusted workspace a remote endpoint set by the workspace is not contacted.
+    engineKind: c.get<string>('engine.kind', 'local') === 'remote' && trusted ? 'remote' : 'local',
+    remote: {
+      ...DEFAULT_REMOTE_SETTINGS,
+      endpoint: String(remote.endpoint ?? DEFAULT_REMOTE_SETTINGS.endpoint),
+      model: String(remote.model ?? ''),
+      timeoutMs: Number(remote.timeoutMs ?? DEFAULT_REMOTE_SETTINGS.timeoutMs),
+      maxRetries: Number(remote.maxRetries ?? DEFAULT_REMOTE_SETTINGS.maxRetries),
+      concurrency: Number(remote.concurrency ?? DEFAULT_REMOTE_SETTINGS.concurrency),
+    },
     engine: {
       modelPath: resolveModelPath(modelPath),
       gpu: c.get<GpuSetting>('engine.gpu', 'auto'),

@@ -16,6 +16,7 @@ import { StatusBar } from './statusBar';
 import { registerTraceViews } from './webview';
 
 let client: ThinkScopeClient | undefined;
+const API_KEY_SECRET = 'thinkscope.remote.apiKey';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('ThinkScope', { log: true });
@@ -76,7 +77,27 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidGrantWorkspaceTrust(() => void thinkscope.notify(Methods.configure, readServerSettings(cacheDir))),
   );
 
+  const sendCredentials = async () => {
+    const apiKey = await context.secrets.get(API_KEY_SECRET);
+    await thinkscope.notify(Methods.setCredentials, apiKey ? { apiKey } : {});
+  };
+  context.subscriptions.push(
+    vscode.commands.registerCommand('thinkscope.setRemoteApiKey', async () => {
+      const apiKey = await vscode.window.showInputBox({
+        title: 'ThinkScope: API key of the remote engine',
+        prompt: 'Stored in VS Code\'s secret storage; empty removes it',
+        password: true,
+        ignoreFocusOut: true,
+      });
+      if (apiKey === undefined) return;
+      if (apiKey) await context.secrets.store(API_KEY_SECRET, apiKey);
+      else await context.secrets.delete(API_KEY_SECRET);
+      await sendCredentials();
+    }),
+  );
+
   await thinkscope.start();
+  await sendCredentials();
   statusBar.update(await thinkscope.request(Methods.status, {}));
 }
 

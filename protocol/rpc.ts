@@ -5,6 +5,7 @@
  */
 import type { BudgetSettings, SamplingSettings, TraceDocument, TraceEvent, TraceToken } from './trace';
 import type { ServerSettings, ServerStatus } from './settings';
+import type { RemoteCredentials } from './remote';
 import type { TraceAnalysis } from './analysis';
 import type { ForkParams, SweepParams, SweepProgress, SweepResult } from './sweep';
 
@@ -90,6 +91,8 @@ export const Methods = {
   fork: request<ForkParams, GenerateResult>('thinkscope/fork'),
   /** New settings (the extension sends them at start and whenever the user changes one). */
   configure: notification<ServerSettings>('thinkscope/configure'),
+  /** The remote engine's API key, kept in the server's memory only (never in settings, traces or logs). */
+  setCredentials: notification<RemoteCredentials>('thinkscope/setCredentials'),
   runStarted: notification<RunStarted>('thinkscope/runStarted'),
   runProgress: notification<RunProgress>('thinkscope/runProgress'),
   statusChanged: notification<ServerStatus>('thinkscope/statusChanged'),

@@ -1,4 +1,5 @@
 /** Settings the extension hands the server (initializationOptions and didChangeConfiguration). */
+import type { RemoteSettings } from './remote';
 import type { BudgetSettings, Delimiters, SamplingSettings } from './trace';
 
 export type GpuSetting = 'auto' | 'cuda' | 'vulkan' | 'metal' | 'cpu';
@@ -16,8 +17,14 @@ export interface EngineSettings {
   topAlternatives: number;
 }
 
+/** Which engine runs models: node-llama-cpp in the server, or an OpenAI-compatible server. */
+export type EngineKind = 'local' | 'remote';
+
 export interface ServerSettings {
+  engineKind: EngineKind;
   engine: EngineSettings;
+  /** The remote engine's settings (no secrets: the API key travels in thinkscope/setCredentials). */
+  remote: RemoteSettings;
   sampling: SamplingSettings;
   budget: BudgetSettings;
   /** null: take them from the model's chat template. */

@@ -20,6 +20,7 @@ export interface EngineHostOptions {
 export class EngineHost {
   private settings: EngineSettings | null = null;
   private cacheDir = '';
+  private extraKey = '';
   private engine: Promise<Engine> | null = null;
   private current: Engine | null = null;
   private state: ServerStatus = {
@@ -40,9 +41,14 @@ export class EngineHost {
     return { ...this.state };
   }
 
-  /** New engine settings and cache folder; the engine reloads on next use if they changed what it loads. */
-  configure(settings: EngineSettings, cacheDir: string): void {
-    const changed = JSON.stringify(settings) !== JSON.stringify(this.settings) || cacheDir !== this.cacheDir;
+  /**
+   * New engine settings and cache folder; the engine reloads on next use if they changed what it
+   * loads. `extraKey` stands for anything else the engine depends on (e.g. the remote settings).
+   */
+  configure(settings: EngineSettings, cacheDir: string, extraKey = ''): void {
+    const changed =
+      JSON.stringify(settings) !== JSON.stringify(this.settings) || cacheDir !== this.cacheDir || extraKey !== this.extraKey;
+    this.extraKey = extraKey;
     this.settings = settings;
     this.cacheDir = cacheDir;
     if (changed && (this.engine || this.state.model === 'error')) void this.unload();
@@ -74,14 +80,14 @@ export class EngineHost {
   }
 
   private async load(settings: EngineSettings): Promise<Engine> {
-    const modelPath = settings.modelPath || (await ensureDefaultModel(this.cacheDir));
+    const custom = this.options.createEngine?.(settings);
+    const modelPath = custom ? null : settings.modelPath || (await ensureDefaultModel(this.cacheDir));
     this.update({ model: 'loading', modelPath, modelName: null, error: null });
     try {
-      const custom = this.options.createEngine?.(settings);
       const engine = custom
         ? await custom
         : await LocalEngine.load({
-            settings: { ...settings, modelPath },
+            settings: { ...settings, modelPath: modelPath ?? '' },
             cacheDir: this.cacheDir,
             ...(this.options.log ? { log: this.options.log } : {}),
           });

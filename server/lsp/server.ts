@@ -17,6 +17,8 @@ import { analyzeTrace } from '../analysis/metrics';
 import { LocalEngine } from '../engine/local/localEngine';
 import { writeTraceFile } from '../trace/io';
 import { VERSION } from '../version';
+import { DEFAULT_REMOTE_SETTINGS, type RemoteCredentials } from '../../protocol/remote';
+import { createRemoteEngine } from '../engine/remote';
 import { toResponseError } from './errors';
 import { abortSignalFor, onNotification, onRequest, sendNotification } from './rpc';
 import { registerTraceFeatures, traceFeatureCapabilities } from './registerFeatures';
@@ -26,7 +28,9 @@ const PROGRESS_INTERVAL_MS = 50;
 
 export function defaultServerSettings(cacheDir = join(homedir(), '.cache', 'thinkscope')): ServerSettings {
   return {
+    engineKind: 'local',
     engine: { modelPath: '', ...DEFAULT_ENGINE },
+    remote: DEFAULT_REMOTE_SETTINGS,
     sampling: DEFAULT_SAMPLING,
     budget: DEFAULT_BUDGET,
     delimiters: null,
@@ -38,13 +42,19 @@ export function defaultServerSettings(cacheDir = join(homedir(), '.cache', 'thin
 export function startServer(connection: Connection): void {
   let settings = defaultServerSettings();
   const log = (message: string) => connection.console.log(message);
+  // The API key lives here only: never in settings, traces or logs.
+  let credentials: RemoteCredentials = {};
+  let credentialsVersion = 0;
   const host = new EngineHost({
     log,
+    createEngine: () =>
+      settings.engineKind === 'remote' ? createRemoteEngine(settings.remote, credentials, { log }) : null,
     onStatus: (status) => sendNotification(connection, Methods.statusChanged, status),
   });
   const applySettings = (next: Partial<ServerSettings> | undefined) => {
     settings = mergeSettings(settings, next);
-    host.configure(settings.engine, settings.cacheDir);
+    const remoteKey = settings.engineKind === 'remote' ? JSON.stringify([settings.remote, credentialsVersion]) : '';
+    host.configure(settings.engine, settings.cacheDir, remoteKey);
   };
 
   connection.onInitialize((params): InitializeResult => {
@@ -59,6 +69,11 @@ export function startServer(connection: Connection): void {
   });
 
   onNotification(connection, Methods.configure, (next) => applySettings(next));
+  onNotification(connection, Methods.setCredentials, (next) => {
+    credentials = { ...(typeof next?.apiKey === 'string' ? { apiKey: next.apiKey } : {}) };
+    credentialsVersion++;
+    applySettings(undefined);
+  });
 
   onRequest(connection, Methods.status, async () => host.status);
 
@@ -156,5 +171,6 @@ function mergeSettings(base: ServerSettings, next: Partial<ServerSettings> | und
     engine: { ...base.engine, ...(next.engine ?? {}) },
     sampling: { ...base.sampling, ...(next.sampling ?? {}) },
     budget: { ...base.budget, ...(next.budget ?? {}) },
+    remote: { ...base.remote, ...(next.remote ?? {}) },
   };
 }
