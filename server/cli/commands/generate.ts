@@ -6,10 +6,9 @@ import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import type { BudgetSettings, SamplingSettings } from '../../../protocol/trace';
 import { DEFAULT_BUDGET, DEFAULT_ENGINE, DEFAULT_SAMPLING } from '../../core/defaults';
-import { EngineHost } from '../../core/engineHost';
 import { generateTrace } from '../../core/generateTrace';
 import { defined, intFlag, numberFlag, UsageError } from '../args';
-import { cliCacheDir } from '../cacheDir';
+import { ENGINE_OPTIONS, hostFromFlags } from '../engineFlags';
 
 export const generateUsage = `thinkscope generate --question TEXT --out trace.json [options]
   --model FILE            GGUF model (default: the embedded tiny model)
@@ -27,13 +26,11 @@ export const generateUsage = `thinkscope generate --question TEXT --out trace.js
   --think-start TEXT --think-end TEXT   delimiters (default: from the model)
   --quiet                 no streaming of the trace to stderr`;
 
-const GPU = new Set(['auto', 'cuda', 'vulkan', 'metal', 'cpu']);
-
 export async function generate(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      model: { type: 'string' },
+      ...ENGINE_OPTIONS,
       question: { type: 'string' },
       'ground-truth': { type: 'string' },
       out: { type: 'string' },
@@ -47,9 +44,6 @@ export async function generate(argv: string[]): Promise<number> {
       temperature: { type: 'string' },
       'top-k': { type: 'string' },
       'top-p': { type: 'string' },
-      threads: { type: 'string' },
-      'context-size': { type: 'string' },
-      gpu: { type: 'string' },
       'think-start': { type: 'string' },
       'think-end': { type: 'string' },
       quiet: { type: 'boolean' },
@@ -57,9 +51,6 @@ export async function generate(argv: string[]): Promise<number> {
   });
   if (values.question === undefined) throw new UsageError(`--question is required\n${generateUsage}`);
   if (!values.out) throw new UsageError(`--out is required\n${generateUsage}`);
-  if (values.gpu !== undefined && !GPU.has(values.gpu)) {
-    throw new UsageError(`--gpu must be one of ${[...GPU].join(', ')}, got "${values.gpu}"`);
-  }
   if ((values['think-start'] === undefined) !== (values['think-end'] === undefined)) {
     throw new UsageError('--think-start and --think-end go together');
   }
@@ -77,17 +68,7 @@ export async function generate(argv: string[]): Promise<number> {
     topK: intFlag('top-k', values['top-k']),
     topP: numberFlag('top-p', values['top-p']),
   });
-  const host = new EngineHost({});
-  host.configure(
-    {
-      ...DEFAULT_ENGINE,
-      modelPath: values.model ?? '',
-      threads: intFlag('threads', values.threads, 1) ?? 0,
-      contextSize: intFlag('context-size', values['context-size'], 64) ?? DEFAULT_ENGINE.contextSize,
-      gpu: (values.gpu ?? 'auto') as (typeof DEFAULT_ENGINE)['gpu'],
-    },
-    cliCacheDir(),
-  );
+  const host = hostFromFlags(values);
   const stream = !values.quiet;
   let shown = 0;
   try {

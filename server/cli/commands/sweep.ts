@@ -1,11 +1,10 @@
 /** `thinkscope sweep`: one question across budgets, Wait counts and extension strings, into one sweep file. */
 import { parseArgs } from 'node:util';
 import { DEFAULT_BUDGET, DEFAULT_ENGINE, DEFAULT_SAMPLING } from '../../core/defaults';
-import { EngineHost } from '../../core/engineHost';
 import { runSweep } from '../../core/runSweep';
 import { analyzeTrace } from '../../analysis/metrics';
 import { intFlag, intListFlag, numberFlag, UsageError } from '../args';
-import { cliCacheDir } from '../cacheDir';
+import { ENGINE_OPTIONS, hostFromFlags } from '../engineFlags';
 
 export const sweepUsage = `thinkscope sweep --question TEXT --budgets 64,128,256 --out run.sweep.json [options]
   --model FILE            GGUF model (default: the embedded tiny model)
@@ -15,7 +14,7 @@ export const sweepUsage = `thinkscope sweep --question TEXT --budgets 64,128,256
   --extend-with LIST      extension strings, e.g. Wait,Hmm,Alternatively (default Wait)
   --min-thinking N --max-answer-tokens N --seed N --temperature T
   --naive                 run every cell from scratch instead of sharing the prefix
-  --threads N --context-size N`;
+  --threads N --context-size N --gpu auto|cuda|vulkan|metal|cpu`;
 
 const countOrNone = (name: string, list: string | undefined): Array<number | null> | undefined =>
   list === undefined ? undefined : list.split(',').map((v) => (v.trim() === 'none' ? null : intListFlag(name, v.trim())![0]!));
@@ -24,7 +23,7 @@ export async function sweep(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      model: { type: 'string' },
+      ...ENGINE_OPTIONS,
       question: { type: 'string' },
       'ground-truth': { type: 'string' },
       budgets: { type: 'string' },
@@ -35,24 +34,13 @@ export async function sweep(argv: string[]): Promise<number> {
       seed: { type: 'string' },
       temperature: { type: 'string' },
       naive: { type: 'boolean' },
-      threads: { type: 'string' },
-      'context-size': { type: 'string' },
       out: { type: 'string' },
     },
   });
   if (values.question === undefined) throw new UsageError(`--question is required\n${sweepUsage}`);
   if (!values.budgets) throw new UsageError(`--budgets is required\n${sweepUsage}`);
   if (!values.out) throw new UsageError(`--out is required\n${sweepUsage}`);
-  const host = new EngineHost({});
-  host.configure(
-    {
-      ...DEFAULT_ENGINE,
-      modelPath: values.model ?? '',
-      threads: intFlag('threads', values.threads, 1) ?? 0,
-      contextSize: intFlag('context-size', values['context-size'], 64) ?? DEFAULT_ENGINE.contextSize,
-    },
-    cliCacheDir(),
-  );
+  const host = hostFromFlags(values);
   const budget = {
     ...(values['min-thinking'] !== undefined ? { minThinkingTokens: intFlag('min-thinking', values['min-thinking'])! } : {}),
     ...(values['max-answer-tokens'] !== undefined ? { maxAnswerTokens: intFlag('max-answer-tokens', values['max-answer-tokens'], 1)! } : {}),
