@@ -143,8 +143,8 @@ describe('request params (property)', () => {
         const expectOk =
           (!('temperature' in s) || (num(s.temperature) && (s.temperature as number) >= 0)) &&
           (!('topK' in s) || (Number.isSafeInteger(s.topK) && (s.topK as number) >= 0)) &&
-          (!('topP' in s) || (num(s.topP) && s.topP! > 0 && s.topP! <= 1)) &&
-          (!('minP' in s) || (num(s.minP) && s.minP! >= 0 && s.minP! < 1)) &&
+          (!('topP' in s) || (num(s.topP) && (s.topP as number) > 0 && (s.topP as number) <= 1)) &&
+          (!('minP' in s) || (num(s.minP) && (s.minP as number) >= 0 && (s.minP as number) < 1)) &&
           (!('seed' in s) || Number.isSafeInteger(s.seed));
         let ok: boolean;
         try {

@@ -103,8 +103,11 @@ const MIME: Record<string, string> = {
   '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json', '.html': 'text/html',
 };
 
-/** Throws a clear error when the bundle has not been built. */
+/** Throws a clear error when the bundle has not been built or Chromium is missing. */
 export function requireBundle(): void {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is not at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
+  }
   if (!existsSync(join(BUNDLE_DIR, 'trace.js'))) {
     throw new Error(`${join(BUNDLE_DIR, 'trace.js')} is missing: build it with "node scripts/build.mjs --only=webview"`);
   }
@@ -296,6 +299,11 @@ export class StepperPage {
       const label = document.querySelector('.ts-label');
       return label !== null && document.querySelector('.ts-placeholder') === null && label.textContent === id;
     }, options.label ?? trace.id);
+  }
+
+  /** Gives the text view the keyboard focus (as a click into the editor would). */
+  async text(): Promise<void> {
+    await this.page.focus('.ts-text');
   }
 
   /** Presses a key with the text view focused. */

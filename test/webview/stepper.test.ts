@@ -60,6 +60,21 @@ describe('stepping on the known trace', () => {
     }
   });
 
+  test('a trace sent as objects (the plain load message) shows the same', async () => {
+    const page = await harness.open();
+    try {
+      const trace = knownTrace();
+      await page.load(trace, { objects: true });
+      await page.press('i');
+      assert.equal(await page.token(), 17);
+      assert.deepEqual(await page.page.$$eval('.ts-alt-text', (els) => els.length), 0, 'an injected token has no alternatives');
+      await page.press('ArrowLeft');
+      assert.deepEqual(await page.page.$$eval('.ts-alt-text', (els) => els.map((e) => e.textContent)), ['"\\n"', '" so"', '"<b>x</b>"']);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('the view reports the position to the host, debounced', async () => {
     const page = await harness.open();
     try {
@@ -209,6 +224,16 @@ describe('view modes', () => {
       assert.match((await heat()) ?? '', /heat-entropy/);
       await page.press('h');
       assert.doesNotMatch((await heat()) ?? '', /heat-/);
+      await page.page.click('vscode-dropdown[title^="Heat colouring"]');
+      await page.page.click('vscode-option:has-text("Heat: entropy")');
+      assert.match((await heat()) ?? '', /heat-entropy/, 'picked from the dropdown');
+      await page.text(); // keys typed into the dropdown belong to it
+      await page.press('h');
+      assert.doesNotMatch((await heat()) ?? '', /heat-/);
+      await page.page.click('vscode-dropdown[title="Replay speed"]');
+      await page.page.click('vscode-option:has-text("200 tok/s")');
+      await page.page.waitForFunction(() => (window.__state as { speed?: number } | null)?.speed === 200);
+      await page.text();
       await page.press('?');
       assert.equal(await page.page.isVisible('.ts-help'), true);
       assert.equal(await page.page.locator('.ts-help-keys tr').count(), KEY_BINDINGS.length);
@@ -299,6 +324,8 @@ describe('live runs', () => {
       assert.match(await page.position(), new RegExp(`^token 1 / ${KNOWN.length} `));
       await page.send({ type: 'failed', message: 'the server stopped: out of memory' });
       assert.equal((await page.page.textContent('.ts-banner'))?.trim(), 'the server stopped: out of memory');
+      assert.deepEqual(await page.cspViolations(), [], 'the live spinner and badge keep to the CSP');
+      assert.deepEqual(page.errors, []);
     } finally {
       await page.close();
     }

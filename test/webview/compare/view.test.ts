@@ -141,6 +141,8 @@ describe('compare view', () => {
         assert.equal(cell.mark, mark, `mark of ${max}/${wait}`);
         assert.equal(cell.sub, sub);
       }
+      // The charts have a point per finished cell as soon as they are drawn (no interaction needed).
+      await view.page.waitForFunction(() => document.querySelectorAll('.cv-chart-thinking .cv-point').length === 10, undefined, { timeout: 5000 });
       // The other extension string is a tab away.
       const tabs = view.page.locator('.cv-tab');
       assert.deepEqual(await tabs.allTextContents(), EXTENSIONS.map((e) => JSON.stringify(e)));
@@ -218,6 +220,13 @@ describe('compare view', () => {
       assert.equal(await view.page.locator('.cv-side-b del').count(), 0);
       assert.equal((await view.page.locator('.cv-side-a .cv-text').textContent())!.trim(), 'Final Answer: 398. Adding up the partial products gives 398, so the product is \\boxed{398}.');
       assert.match((await view.page.locator('.cv-diff-stats').textContent())!, /−3 words · \+3 words/);
+      // The pickers choose any cell, across extension strings.
+      await view.page.locator('.cv-pickers select').nth(1).selectOption(id(null, 1, 'Hmm'));
+      await view.page.waitForFunction(() => document.querySelector('.cv-side-b .cv-side-label')?.textContent === 'budget no max · 1× Hmm');
+      // Not neighbours: the answers differ, but that is no flip.
+      assert.match((await view.page.locator('.cv-flip-line').textContent())!, /^Answers differ\s*398 → 408$/);
+      await view.page.locator('.cv-pickers select').nth(1).selectOption(id(80, 0));
+      await view.page.waitForFunction(() => document.querySelector('.cv-side-b .cv-side-label')?.textContent === 'budget 80 · 0× Wait');
       // Swapping puts the other answer on the left.
       await view.page.locator('.cv-pickers vscode-button').click();
       await view.page.waitForFunction(() => document.querySelector('.cv-side-a .cv-side-label')?.textContent === 'budget 80 · 0× Wait');
@@ -412,6 +421,31 @@ describe('compare view', () => {
       assert.ok(result.answerA?.includes(markup), result.answerA);
       assert.ok(result.cell.includes('<img src=x onerror='), result.cell);
       await view.screenshot('compare-markup-dark');
+    } finally {
+      await view.close();
+    }
+  });
+
+  test('a theme change redraws the charts in the new palette', async () => {
+    const { view } = await loaded({ theme: 'dark' });
+    try {
+      const pixel = () => view.page.evaluate(`(() => {
+        const marker = document.querySelector('.cv-chart-thinking .cv-point');
+        const canvas = document.querySelector('.cv-chart-thinking canvas');
+        const m = marker.getBoundingClientRect();
+        const c = canvas.getBoundingClientRect();
+        const scale = canvas.width / c.width;
+        const x = Math.round((m.left + m.width / 2 - c.left) * scale);
+        const y = Math.round((m.top + m.height / 2 - c.top) * scale);
+        return [...canvas.getContext('2d').getImageData(x, y, 1, 1).data].slice(0, 3);
+      })()`);
+      await view.page.locator('.cv-chart-thinking .cv-point').first().waitFor({ state: 'attached' });
+      // The first point is on the 0× Wait line: --vscode-charts-blue.
+      assert.deepEqual(await pixel(), [0x37, 0x94, 0xff]);
+      await view.setTheme('light');
+      await view.page.waitForFunction(() => document.body.classList.contains('vscode-light'));
+      await view.page.waitForTimeout(100);
+      assert.deepEqual(await pixel(), [0x1a, 0x85, 0xff]);
     } finally {
       await view.close();
     }

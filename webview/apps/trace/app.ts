@@ -102,7 +102,10 @@ export class TraceApp {
     this.text.setHeat(this.state.heat);
     this.help.setOpen(this.state.help);
     installKeyboard(document, (command) => this.run(command), () => this.onEscape());
-    onThemeChange(() => this.chart.restyle());
+    onThemeChange(() => {
+      this.text.fontChanged();
+      this.chart.restyle();
+    });
     const flush = (): void => this.saver.flush();
     window.addEventListener('pagehide', flush);
     document.addEventListener('visibilitychange', () => {

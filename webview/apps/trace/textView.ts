@@ -53,6 +53,7 @@ export class TextView {
   private charsPerLine = 80;
   private frame = 0;
   private lastWidth = -1;
+  private fontMeasured = false;
 
   constructor(parent: HTMLElement, private readonly callbacks: TextViewCallbacks) {
     this.element = h('div', 'ts-text');
@@ -75,7 +76,8 @@ export class TextView {
     this.position = position;
     for (const row of this.rendered.values()) row.element.remove();
     this.rendered.clear();
-    this.measureFont();
+    if (!this.fontMeasured) this.measureFont();
+    else this.updateCharsPerLine();
     this.heights = [];
     this.measured = [];
     this.estimateFrom(0);
@@ -144,6 +146,16 @@ export class TextView {
     return row?.spans[i - row.first];
   }
 
+  /** The editor font may have changed (theme or settings): measure it again and re-estimate. */
+  fontChanged(): void {
+    this.fontMeasured = false;
+    if (!this.model) return;
+    const anchor = this.rowAt(this.element.scrollTop);
+    this.measureFont();
+    this.estimateFrom(0);
+    this.render(anchor);
+  }
+
   /** Number of rows in the DOM (for tests and the benchmark). */
   renderedRowCount(): number {
     return this.rendered.size;
@@ -201,6 +213,7 @@ export class TextView {
     this.charWidth = textWidth > 0 ? textWidth / 64 : 8;
     this.lineHeight = probe.offsetHeight || 20;
     probe.remove();
+    this.fontMeasured = textWidth > 0;
     this.updateCharsPerLine(width);
   }
 
