@@ -53,7 +53,8 @@ export function summarize(dist: Distribution, k: number): { entropy: number; top
   for (let i = 0; i < probs.length; i++) {
     const p = probs[i]!;
     if (p > 0) entropy -= p * Math.log(p);
-    if (k === 0) continue;
+    // A token the model gives no probability at all is no alternative (its log would be -Infinity).
+    if (k === 0 || p <= 0) continue;
     if (topProbs.length === k && p <= topProbs[k - 1]!) continue;
     let j = topProbs.length < k ? topProbs.length : k - 1;
     while (j > 0 && topProbs[j - 1]! < p) {

@@ -1,7 +1,12 @@
 /**
- * Reads a text file line by line without holding it whole: fixed-size reads, lines cut at "\n"
- * (a trailing "\r" dropped, a leading BOM dropped). A line longer than the limit is not
+ * Reads a text file line by line without holding it whole: fixed-size reads, each read's complete
+ * lines decoded in one go and cut at "\n" (a trailing "\r" dropped, a leading BOM dropped). A line
+ * longer than the read grows the buffer up to the line limit; a line over the limit is not
  * accumulated: it is reported as too long and skipped up to its end.
+ *
+ * Decoding a whole read at once, rather than line by line, matters: lines of tens of kilobytes of
+ * non-ASCII text decode to strings V8 allocates one by one in large-object space, which costs
+ * more than the parsing.
  */
 import { promises as fs } from 'node:fs';
 import { MAX_LINE_BYTES } from '../limits';
@@ -11,6 +16,10 @@ export type LineItem = { line: number; text: string } | { line: number; tooLong:
 
 const READ_SIZE = 4 * 1024 * 1024;
 
+function stripCr(text: string): string {
+  return text.endsWith('\r') ? text.slice(0, -1) : text;
+}
+
 /**
  * Yields the lines of a file in batches (one batch per read of `readSize` bytes), so a caller can
  * process them synchronously between reads. Empty lines are yielded too; callers skip them.
@@ -18,63 +27,88 @@ const READ_SIZE = 4 * 1024 * 1024;
 export async function* readLineBatches(path: string, maxLineBytes = MAX_LINE_BYTES, readSize = READ_SIZE): AsyncGenerator<LineItem[]> {
   const handle = await fs.open(path, 'r');
   try {
-    const buffer = Buffer.allocUnsafe(readSize);
+    let buffer = Buffer.allocUnsafe(Math.max(4, Math.min(readSize, maxLineBytes + 1)));
+    let filled = 0; // bytes of buffer holding the start of lines not yet yielded
     let lineNo = 1;
-    let parts: Buffer[] = [];
-    let partBytes = 0;
     let skipping = false; // inside a line already over the limit
-    let skippedBytes = 0;
-    let first = true;
+    let skipped = 0;
+    let atStart = true;
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, readSize, null);
-      if (bytesRead === 0) break;
-      const batch: LineItem[] = [];
-      let start = 0;
-      if (first) {
-        first = false;
-        if (bytesRead >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) start = 3;
-      }
-      for (;;) {
-        const nl = buffer.indexOf(0x0a, start);
-        const end = nl === -1 || nl >= bytesRead ? bytesRead : nl;
-        const pieceBytes = end - start;
-        if (skipping) {
-          skippedBytes += pieceBytes;
-        } else if (partBytes + pieceBytes > maxLineBytes) {
-          skipping = true;
-          skippedBytes = partBytes + pieceBytes;
-          parts = [];
-          partBytes = 0;
-        } else if ((nl === -1 || nl >= bytesRead) && pieceBytes > 0) {
-          parts.push(Buffer.from(buffer.subarray(start, end)));
-          partBytes += pieceBytes;
-        }
-        if (nl === -1 || nl >= bytesRead) break;
-        // A line ends at `end`.
-        if (skipping) {
-          batch.push({ line: lineNo, tooLong: true, bytes: skippedBytes });
-          skipping = false;
-          skippedBytes = 0;
-        } else if (parts.length > 0) {
-          parts.push(buffer.subarray(start, end));
-          batch.push({ line: lineNo, text: stripCr(Buffer.concat(parts).toString('utf8')) });
-          parts = [];
-          partBytes = 0;
+      if (!skipping && filled === buffer.length) {
+        // A line longer than the buffer: grow up to the limit, or give up on the line.
+        if (buffer.length <= maxLineBytes) {
+          const grown = Buffer.allocUnsafe(Math.min(Math.max(buffer.length * 2, readSize), maxLineBytes + 1));
+          buffer.copy(grown, 0, 0, filled);
+          buffer = grown;
         } else {
-          batch.push({ line: lineNo, text: stripCr(buffer.toString('utf8', start, end)) });
+          skipping = true;
+          skipped = filled;
+          filled = 0;
         }
-        lineNo++;
-        start = nl + 1;
       }
-      if (batch.length > 0) yield batch;
+      let { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
+      if (bytesRead === 0) break;
+      if (atStart && filled + bytesRead >= 3) {
+        atStart = false;
+        if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) {
+          buffer.copy(buffer, 0, 3, filled + bytesRead);
+          bytesRead -= 3;
+        }
+      }
+      let end = filled + bytesRead;
+      if (skipping) {
+        const nl = buffer.indexOf(0x0a, filled);
+        if (nl === -1 || nl >= end) {
+          skipped += bytesRead;
+          filled = 0;
+          continue;
+        }
+        yield [{ line: lineNo++, tooLong: true, bytes: skipped + (nl - filled) }];
+        skipping = false;
+        buffer.copy(buffer, 0, nl + 1, end);
+        end -= nl + 1;
+      }
+      const last = end === 0 ? -1 : buffer.lastIndexOf(0x0a, end - 1);
+      if (last < 0) {
+        filled = end;
+        continue; // no complete line yet
+      }
+      yield cutLines(buffer, 0, last, lineNo, maxLineBytes);
+      lineNo += countNewlines(buffer, 0, last + 1);
+      buffer.copy(buffer, 0, last + 1, end);
+      filled = end - (last + 1);
     }
-    if (skipping) yield [{ line: lineNo, tooLong: true, bytes: skippedBytes }];
-    else if (partBytes > 0) yield [{ line: lineNo, text: stripCr(Buffer.concat(parts).toString('utf8')) }];
+    if (skipping) yield [{ line: lineNo, tooLong: true, bytes: skipped }];
+    else if (filled > 0) {
+      yield filled > maxLineBytes ? [{ line: lineNo, tooLong: true, bytes: filled }] : [{ line: lineNo, text: stripCr(buffer.toString('utf8', 0, filled)) }];
+    }
   } finally {
     await handle.close();
   }
 }
 
-function stripCr(text: string): string {
-  return text.endsWith('\r') ? text.slice(0, -1) : text;
+function countNewlines(buffer: Buffer, from: number, to: number): number {
+  let n = 0;
+  for (let i = buffer.indexOf(0x0a, from); i !== -1 && i < to; i = buffer.indexOf(0x0a, i + 1)) n++;
+  return n;
+}
+
+/** The lines in buffer[start, last) (last is a newline), decoded in one go. */
+function cutLines(buffer: Buffer, start: number, last: number, firstLine: number, maxLineBytes: number): LineItem[] {
+  const text = buffer.toString('utf8', start, last);
+  const items: LineItem[] = [];
+  let line = firstLine;
+  let byteStart = start;
+  let charStart = 0;
+  for (;;) {
+    const byteEnd = buffer.indexOf(0x0a, byteStart);
+    const charEnd = byteEnd >= last ? text.length : text.indexOf('\n', charStart);
+    const bytes = (byteEnd >= last ? last : byteEnd) - byteStart;
+    if (bytes > maxLineBytes) items.push({ line, tooLong: true, bytes });
+    else items.push({ line, text: stripCr(text.slice(charStart, charEnd)) });
+    if (byteEnd >= last) return items;
+    line++;
+    byteStart = byteEnd + 1;
+    charStart = charEnd + 1;
+  }
 }

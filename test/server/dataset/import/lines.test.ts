@@ -37,6 +37,29 @@ describe('readLineBatches', () => {
     );
   });
 
+  test('reports exactly the lines over the limit, whatever the read size', async () => {
+    const path = join(dir, 'limits.txt');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.string({ unit: 'grapheme', maxLength: 40 }).map((l) => l.replace(/[\r\n]/g, '')), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 1, max: 32 }),
+        fc.integer({ min: 1, max: 48 }),
+        fc.boolean(),
+        async (lines, readSize, limit, bom) => {
+          await writeFile(path, (bom ? '\uFEFF' : '') + lines.join('\n'));
+          const got = await collect(path, limit, readSize);
+          const expected = lines.map((text, i) => {
+            const bytes = Buffer.byteLength(text);
+            return bytes > limit ? { line: i + 1, tooLong: true, bytes } : { line: i + 1, text };
+          });
+          if (lines[lines.length - 1] === '') expected.pop(); // a final empty line is no line
+          assert.deepEqual(got, expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   test('drops a BOM and trailing carriage returns', async () => {
     const path = join(dir, 'bom.txt');
     await writeFile(path, '\uFEFFfirst\r\nsecond\r\n');
