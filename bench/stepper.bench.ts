@@ -130,7 +130,7 @@ async function firstPaint(page: StepperPage, trace: TraceDocument, label: string
   const post = events.find((e) => e.name === 'bench.post');
   const painted = events.find((e) => e.name === 'bench.painted');
   if (!post || !painted) throw new Error('the trace has no bench marks');
-  const tasks = events.filter((e) => e.pid === post.pid && e.tid === post.tid && e.name === 'RunTask' && e.ph === 'X'
+  const tasks = events.filter((e) => e.pid === post.pid && e.tid === post.tid && e.name.endsWith('RunTask') && e.ph === 'X'
     && e.ts + (e.dur ?? 0) > post.ts && e.ts < painted.ts);
   const cpuMs = tasks.reduce((sum, e) => sum + (e.tdur ?? 0), 0) / 1000;
   return { wallMs, cpuMs };

@@ -150,6 +150,9 @@ EOF
   # unsafe_perm: code-server's postinstall refuses to run as root without it.
   # yes: node-pty's install runs `npx node-gyp`, which must not stop at a prompt.
   # foreground_scripts: show the native builds as they run, so a failure says where.
+  # ignore_scripts / strict_allow_scripts: the nested installs in lib/vscode build native modules
+  # whose install scripts npm 11 runs but lists as "not yet covered by allowScripts"; a user
+  # setting that skips or refuses them would leave code-server broken (check_install says which).
   # The user's npmrc may say otherwise; these environment settings win over it.
   log_file="$TOOLS/install-code-server.log"
   if ! TMPDIR="$install_tmp" \
@@ -157,6 +160,7 @@ EOF
     npm_config_yes=true \
     npm_config_foreground_scripts=true \
     npm_config_ignore_scripts=false \
+    npm_config_strict_allow_scripts=false \
     npm_config_fund=false \
     npm_config_audit=false \
     npm_config_update_notifier=false \

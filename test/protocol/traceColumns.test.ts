@@ -39,7 +39,7 @@ describe('trace columns', () => {
     assert.equal(isTraceColumns({ ...good, text: `${good.text}x` }), false);
     assert.equal(isTraceColumns({ ...good, ids: Array.from(good.ids) }), false, 'plain arrays are not columns');
     const ends = good.textEnds.slice();
-    ends[3] = 0;
+    ends[ends.length - 1] = 0;
     assert.equal(isTraceColumns({ ...good, textEnds: ends }), false);
     assert.equal(isTraceColumns(null), false);
   });

@@ -49,15 +49,15 @@ export function readMetadata(value: unknown): { metadata: JsonValue | null; meta
   if (typeof value !== 'string') return { metadata: toJsonValue(value), metadataRaw: null };
   const trimmed = value.trim();
   if (trimmed === '') return { metadata: null, metadataRaw: value };
-  let parsed: JsonValue | undefined;
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+  // Python's repr uses single quotes: try it first then (no exception thrown for the usual case).
+  const pythonFirst = trimmed.includes("'") || !(trimmed.startsWith('{') || trimmed.startsWith('['));
+  let parsed = pythonFirst ? parsePythonLiteral(trimmed) : undefined;
+  if (parsed === undefined && (trimmed.startsWith('{') || trimmed.startsWith('['))) {
     try {
       parsed = JSON.parse(trimmed) as JsonValue;
     } catch {
-      parsed = parsePythonLiteral(trimmed);
+      parsed = pythonFirst ? undefined : parsePythonLiteral(trimmed);
     }
-  } else {
-    parsed = parsePythonLiteral(trimmed);
   }
   if (parsed === undefined) {
     return { metadata: null, metadataRaw: value, warning: 'metadata kept as text: it is neither a Python literal nor JSON' };

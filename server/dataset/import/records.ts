@@ -47,9 +47,20 @@ export function detectRowFormat(row: Row): DatasetFormat | null {
   return null;
 }
 
-/** A hash id: the first 16 hex digits of sha1(question, NUL, thinking). */
+/** Characters of the thinking's start and end that go into a content id. */
+const ID_SAMPLE_CHARS = 4096;
+
+/**
+ * A content id: the first 16 hex digits of sha1 over the question, the thinking's length and its
+ * first and last 4,096 characters. Sampling keeps ids cheap for long traces (hashing whole
+ * trajectories cost as much as parsing them); two different traces of one question alike in
+ * length, start and end would share an id, and the importer then tells them apart with "#2".
+ */
 export function contentId(question: string, thinking: string): string {
-  return createHash('sha1').update(question).update('\0').update(thinking).digest('hex').slice(0, 16);
+  const hash = createHash('sha1').update(question).update(`\0${thinking.length}\0`);
+  if (thinking.length <= 2 * ID_SAMPLE_CHARS) hash.update(thinking);
+  else hash.update(thinking.slice(0, ID_SAMPLE_CHARS)).update('\0').update(thinking.slice(-ID_SAMPLE_CHARS));
+  return hash.digest('hex').slice(0, 16);
 }
 
 function explicitId(row: Row): string | null {

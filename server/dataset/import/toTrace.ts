@@ -14,6 +14,7 @@ import {
   type TraceToken,
   type TokenPhase,
 } from '../../../protocol/trace';
+import { answerText } from '../../../protocol/traceText';
 import pkg from '../../../package.json';
 
 /** Splits text into token texts; joined, they must give the text back. */
@@ -96,12 +97,12 @@ export function toTraceDocument(record: DatasetRecord, tokenizerOrOptions?: Toke
   const tokens: TraceToken[] = tokenize(record.thinking, options.tokenizer, 'thinking').map((t) => token(t, 'thinking'));
   const thinkingTokens = tokens.length;
   const events: TraceEvent[] = [];
-  const answer = record.attempt ?? '';
   if (record.attempt !== null) {
     events.push({ kind: 'natural-end', at: tokens.length, thinkingTokens, detail: 'imported from text' });
     tokens.push(token(delimiters.thinkEnd, 'answer'));
-    for (const t of tokenize(answer, options.tokenizer, 'answer')) tokens.push(token(t, 'answer'));
+    for (const t of tokenize(record.attempt, options.tokenizer, 'answer')) tokens.push(token(t, 'answer'));
   }
+  const answerTokens = tokens.length - thinkingTokens;
   return {
     format: TRACE_FORMAT,
     version: TRACE_VERSION,
@@ -118,14 +119,14 @@ export function toTraceDocument(record: DatasetRecord, tokenizerOrOptions?: Toke
       ignoreEnd: null,
       extendWith: 'Wait',
       answerPrefix: 'Final Answer:',
-      maxAnswerTokens: 0,
+      maxAnswerTokens: Math.max(1, answerTokens),
     },
     delimiters,
     tokens,
     events,
     thinkingTokens,
-    answerTokens: tokens.length - thinkingTokens,
-    answer,
+    answerTokens,
+    answer: answerText({ tokens, delimiters }),
     stopReason: 'imported',
     generator: { name: 'thinkscope', version: pkg.version },
     tokenCounts: options.tokenizer ? 'tokenizer' : 'estimated',

@@ -195,10 +195,13 @@ export class TraceApp {
     performance.mark('thinkscope.load.rendered');
     requestAnimationFrame(() => {
       performance.mark('thinkscope.load.frame');
-      // The chart is not needed for the first paint: draw it right after.
-      window.setTimeout(() => this.drawChart(), 0);
+      // Neither the keyboard focus (a style and layout pass) nor the chart is needed for the
+      // first paint: both come once that frame is out.
+      requestAnimationFrame(() => window.setTimeout(() => {
+        if (!this.text.element.contains(document.activeElement)) this.text.element.focus({ preventScroll: true });
+        this.drawChart();
+      }, 0));
     });
-    this.text.element.focus({ preventScroll: true });
   }
 
   private setAnalysis(analysis: TraceAnalysis): void {

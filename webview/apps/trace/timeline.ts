@@ -14,6 +14,7 @@ export class Timeline {
   private readonly marks: HTMLElement;
   private readonly cursor: HTMLElement;
   private length = 0;
+  private readonly titles = new WeakMap<HTMLElement, () => string>();
 
   constructor(parent: HTMLElement, private readonly onJump: (token: number) => void) {
     this.element = h('div', 'ts-timeline');
@@ -25,6 +26,7 @@ export class Timeline {
     this.element.append(this.track, this.marks, this.cursor);
     parent.append(this.element);
     this.element.addEventListener('click', (e) => this.onClick(e));
+    this.element.addEventListener('mouseover', (e) => this.describeTick(e));
   }
 
   /** Redraws the strip for the model's current tokens and structure. */
@@ -44,16 +46,22 @@ export class Timeline {
       runKind = kind;
     }
     this.track.replaceChildren(...segments);
+    // Titles are made when the pointer first reaches a tick (see describeTick).
     const ticks: HTMLElement[] = [];
-    for (const cue of model.cues) ticks.push(this.tick(cue.token, 'ts-tick ts-tick-cue', `Cue “${cue.cue}” at token ${formatCount(cue.token + 1)}`));
+    for (const cue of model.cues) {
+      ticks.push(this.tick(cue.token, 'ts-tick ts-tick-cue', () => `Cue “${cue.cue}” at token ${formatCount(cue.token + 1)}`));
+    }
     for (const candidate of model.candidates) {
       const verdict = candidate.correct === null ? 'unknown' : candidate.correct ? 'correct' : 'wrong';
-      ticks.push(this.tick(candidate.token, `ts-tick ts-tick-candidate ts-candidate-${verdict}`, `Answer candidate “${candidate.text}” (${verdict}) at token ${formatCount(candidate.token + 1)}`));
+      ticks.push(this.tick(candidate.token, `ts-tick ts-tick-candidate ts-candidate-${verdict}`,
+        () => `Answer candidate “${candidate.text}” (${verdict}) at token ${formatCount(candidate.token + 1)}`));
     }
     for (const placed of model.events) {
-      const description = describeEvent(placed.event, model.trace);
       const kind = isIntervention(placed.event) ? 'ts-tick-intervention' : 'ts-tick-event';
-      ticks.push(this.tick(placed.token, `ts-tick ${kind} m-${placed.event.kind}`, `${description.title}: ${description.lines.join(' · ')}`));
+      ticks.push(this.tick(placed.token, `ts-tick ${kind} m-${placed.event.kind}`, () => {
+        const description = describeEvent(placed.event, model.trace);
+        return `${description.title}: ${description.lines.join(' · ')}`;
+      }));
     }
     this.marks.replaceChildren(...ticks);
   }
@@ -75,12 +83,20 @@ export class Timeline {
     return segment;
   }
 
-  private tick(token: number, className: string, title: string): HTMLElement {
+  private tick(token: number, className: string, title: () => string): HTMLElement {
     const tick = h('div', className);
     tick.style.left = `${this.percent(token + 0.5)}%`;
-    tick.title = title;
     tick.dataset.token = String(token);
+    this.titles.set(tick, title);
     return tick;
+  }
+
+  /** Gives a tick its tooltip text the first time the pointer reaches it. */
+  private describeTick(event: MouseEvent): void {
+    const target = event.target;
+    if (!(target instanceof HTMLElement) || target.title) return;
+    const title = this.titles.get(target);
+    if (title) target.title = title();
   }
 
   private onClick(event: MouseEvent): void {

@@ -197,15 +197,17 @@ describe('importDataset: ThinkScope traces', () => {
     assert.deepEqual(r.trace, traceDoc('trace-1'));
   });
 
-  test('reads JSONL of traces and refuses a future format version by name', async () => {
+  test('reads JSONL of traces, checked by the trace guard; a future format version is refused by name', async () => {
     const path = join(dir, 'traces.jsonl');
-    await writeJsonl(path, [traceDoc('a'), { ...traceDoc('b'), version: 2 }, { ...traceDoc('c'), tokens: [{ text: 1 }] }]);
+    const bad = traceDoc('c');
+    bad.tokens = (bad.tokens as Record<string, unknown>[]).map((t, i) => (i === 0 ? { ...t, text: 1 } : t));
+    await writeJsonl(path, [traceDoc('a'), { ...traceDoc('b'), version: 2 }, bad, { ...traceDoc('d'), answer: 'not what the tokens say' }]);
     const report = await importDataset(path);
     assert.deepEqual(report.records.map((r) => r.id), ['a']);
-    assert.deepEqual(report.errors, [
-      { line: 2, message: 'trace format version 2 is newer than this ThinkScope reads (1): update ThinkScope' },
-      { line: 3, message: 'trace "tokens[0].text": expected text, found a number' },
-    ]);
+    assert.deepEqual(report.errors.map((e) => e.line), [2, 3, 4]);
+    assert.match(report.errors[0]!.message, /newer ThinkScope \(format version 2\); this version reads version 1/);
+    assert.match(report.errors[1]!.message, /^tokens\[0\]\.text must be a string/);
+    assert.match(report.errors[2]!.message, /answer/);
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { DatasetRecord } from '../../../../protocol/dataset';
+import { parseTraceDocument } from '../../../../protocol/guards';
 import { estimateTokens, toTraceDocument } from '../../../../server/dataset/import/toTrace';
 
 function record(thinking: string, attempt: string | null): DatasetRecord {
@@ -50,6 +51,7 @@ describe('toTraceDocument', () => {
     assert.equal(thinking, 'Six sevens.\n\nWait, that is 42.');
     assert.equal(answer, '</think>The answer is 42.');
     assert.equal(doc.answer, 'The answer is 42.');
+    parseTraceDocument(doc, 'built');
     assert.equal(doc.thinkingTokens + doc.answerTokens, doc.tokens.length);
     assert.deepEqual(doc.events, [{ kind: 'natural-end', at: doc.thinkingTokens, thinkingTokens: doc.thinkingTokens, detail: 'imported from text' }]);
     assert.equal(doc.tokens[doc.thinkingTokens]!.text, '</think>');
@@ -71,6 +73,17 @@ describe('toTraceDocument', () => {
     assert.equal(doc.answerTokens, 0);
     assert.deepEqual(doc.events, []);
     assert.equal(doc.delimiters.thinkEnd, '<|im_start|>answer');
+  });
+
+  test('what it builds is a valid trace by the trace guard, for any text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), fc.option(fc.string({ unit: 'grapheme', maxLength: 80 }), { nil: null }), (thinking, attempt) => {
+        const doc = toTraceDocument(record(thinking, attempt));
+        parseTraceDocument(doc, 'built');
+        assert.equal(doc.answer, attempt === null ? '' : attempt.trim());
+      }),
+      { numRuns: 300 },
+    );
   });
 
   test('a record imported from a trace gives its trace back', () => {
