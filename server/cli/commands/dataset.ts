@@ -5,14 +5,13 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { AgreementReport, AnnotationSchema, DatasetFormat, ImportReport } from '../../../protocol/dataset';
+import type { AgreementReport, Annotation, AnnotationSchema, DatasetFormat, ImportReport } from '../../../protocol/dataset';
 import { computeAgreement } from '../../dataset/agreement';
 import { loadSchemaFile, schemaPath } from '../../dataset/annotations/schema';
 import { AnnotationStore, annotationsPath } from '../../dataset/annotations/store';
 import { selectLikeS1 } from '../../dataset/export/select';
-import { exportDataset, type ExportFormat, type ExportOptions } from '../../dataset/export/write';
+import { exportDataset, type ExportOptions } from '../../dataset/export/write';
 import { importDataset } from '../../dataset/import/index';
-import type { Annotation } from '../../../protocol/dataset';
 
 /** Where commands print. */
 export interface CommandIo {
@@ -95,7 +94,8 @@ function printImport(io: CommandIo, report: ImportReport): void {
     .join(', ');
   io.out(`Imported ${report.records.length} of ${report.rowsRead} rows from ${report.file} (${report.container}${formats ? `: ${formats}` : ''}).`);
   if (report.errors.length > 0) {
-    io.err(`${report.errors.length} row${report.errors.length === 1 ? '' : 's'} could not be imported:`);
+    const skipped = report.rowsRead - report.records.length;
+    io.err(`${skipped} row${skipped === 1 ? '' : 's'} could not be imported:`);
     for (const e of report.errors.slice(0, MAX_LISTED)) io.err(`  ${report.file}: ${where(e)}: ${e.message}`);
     if (report.errors.length > MAX_LISTED) io.err(`  … and ${report.errors.length - MAX_LISTED} more`);
   }
@@ -159,8 +159,8 @@ async function runImport(io: CommandIo, argv: string[]): Promise<number> {
   });
   if (values.help) return io.out(USAGE.import!), 0;
   const file = onePositional('import', positionals, 'dataset file');
-  const format = (values.format ?? 'auto') as DatasetFormat | 'auto';
-  if (!FORMATS.includes(format)) throw new UsageError(`thinkscope import: --format must be one of ${FORMATS.join(', ')}`);
+  const format = FORMATS.find((f) => f === (values.format ?? 'auto'));
+  if (format === undefined) throw new UsageError(`thinkscope import: --format must be one of ${FORMATS.join(', ')}`);
   const trajectory = values.trajectory ?? 'deepseek';
   if (trajectory !== 'deepseek' && trajectory !== 'gemini') throw new UsageError('thinkscope import: --trajectory must be deepseek or gemini');
   const report = await importDataset(resolve(file), { format, trajectory });
@@ -168,7 +168,7 @@ async function runImport(io: CommandIo, argv: string[]): Promise<number> {
     io.out(JSON.stringify({ ...report, records: report.records.length }, null, 2));
   } else printImport(io, report);
   if (values.out) {
-    const result = await exportDataset(resolve(values.out as string), report.records, { filter: 'all' });
+    const result = await exportDataset(resolve(values.out), report.records, { filter: 'all' });
     if (!values.json) io.out(`Wrote ${result.written} records to ${result.path} (${result.format}).`);
   }
   if (report.rowsRead > 0 && report.records.length === 0) return 1;
@@ -192,12 +192,12 @@ async function runExport(io: CommandIo, argv: string[]): Promise<number> {
   if (values.help) return io.out(USAGE.export!), 0;
   const file = onePositional('export', positionals, 'dataset file');
   if (!values.out) throw new UsageError('thinkscope export: --out <file> is required');
-  const format = values.format as ExportFormat | undefined;
+  const format = values.format;
   if (format !== undefined && format !== 'jsonl' && format !== 'parquet') throw new UsageError('thinkscope export: --format must be jsonl or parquet');
   if (values.all && (values['min-accepted'] !== undefined || values['allow-rejected'])) {
     throw new UsageError('thinkscope export: --all cannot be combined with --min-accepted or --allow-rejected');
   }
-  const ws = await loadWorkspace(values as { workspace?: string; annotations?: string; schema?: string });
+  const ws = await loadWorkspace(values);
   const report = await importDataset(resolve(file));
   printImport(io, report);
   const options: ExportOptions = {
@@ -206,11 +206,11 @@ async function runExport(io: CommandIo, argv: string[]): Promise<number> {
     schema: ws.schema,
     filter: values.all
       ? 'all'
-      : { minAccepted: integer('export', 'min-accepted', values['min-accepted'] as string | undefined, 1), allowRejected: Boolean(values['allow-rejected']) },
-    trainingText: values['system-prompt'] !== undefined ? { systemPrompt: values['system-prompt'] as string } : Boolean(values.text),
+      : { minAccepted: integer('export', 'min-accepted', values['min-accepted'], 1), allowRejected: Boolean(values['allow-rejected']) },
+    trainingText: values['system-prompt'] !== undefined ? { systemPrompt: values['system-prompt'] } : Boolean(values.text),
     includeTraces: Boolean(values['include-traces']),
   };
-  const result = await exportDataset(resolve(values.out as string), report.records, options);
+  const result = await exportDataset(resolve(values.out), report.records, options);
   io.out(
     `Wrote ${result.written} records to ${result.path} (${result.format}); left out ${result.rejected} rejected and ${result.tooFewAccepts} with too few accepts.`,
   );
@@ -231,9 +231,9 @@ async function runSelect(io: CommandIo, argv: string[]): Promise<number> {
   if (values.help) return io.out(USAGE.select!), 0;
   const file = onePositional('select', positionals, 'dataset file');
   if (values.target === undefined) throw new UsageError('thinkscope select: --target <n> is required');
-  const targetSize = integer('select', 'target', values.target as string, 0);
-  const seed = integer('select', 'seed', values.seed as string | undefined, 0);
-  const ws = await loadWorkspace(values as { workspace?: string; annotations?: string; schema?: string });
+  const targetSize = integer('select', 'target', values.target, 0);
+  const seed = integer('select', 'seed', values.seed, 0);
+  const ws = await loadWorkspace(values);
   const report = await importDataset(resolve(file));
   if (!values.json) printImport(io, report);
   const selection = selectLikeS1(report.records, {
@@ -246,7 +246,7 @@ async function runSelect(io: CommandIo, argv: string[]): Promise<number> {
   if (values.json) io.out(JSON.stringify({ ...selection.report, ids: selection.selected.map((r) => r.id) }, null, 2));
   else io.out(selection.report.text);
   if (values.out) {
-    const result = await exportDataset(resolve(values.out as string), selection.selected, { filter: 'all', annotations: ws.annotations, schema: ws.schema });
+    const result = await exportDataset(resolve(values.out), selection.selected, { filter: 'all', annotations: ws.annotations, schema: ws.schema });
     if (!values.json) io.out(`Wrote ${result.written} records to ${result.path} (${result.format}).`);
   }
   return 0;
@@ -256,7 +256,7 @@ async function runAgreement(io: CommandIo, argv: string[]): Promise<number> {
   const { values, positionals } = parse('agreement', argv, { options: { ...WORKSPACE_OPTIONS, json: { type: 'boolean' } } });
   if (values.help) return io.out(USAGE.agreement!), 0;
   if (positionals.length > 0) throw new UsageError(`thinkscope agreement: unexpected argument "${positionals[0]}"`);
-  const ws = await loadWorkspace(values as { workspace?: string; annotations?: string; schema?: string });
+  const ws = await loadWorkspace(values);
   const report = computeAgreement(ws.annotations, ws.schema);
   if (values.json) io.out(JSON.stringify(report, null, 2));
   else printAgreement(io, report);
