@@ -52,7 +52,12 @@ const builds = [
   {
     part: 'server',
     ...common,
-    entryPoints: { server: 'server/main.ts', cli: 'server/cli/main.ts' },
+    entryPoints: {
+      server: 'server/main.ts',
+      cli: 'server/cli/main.ts',
+      // Parquet is decoded in a worker so a corrupt file that hangs the decoder can be cut off.
+      parquetWorker: 'server/dataset/import/parquetWorker.ts',
+    },
     outdir: out,
     outExtension: { '.js': '.mjs' },
     platform: 'node',

@@ -5,6 +5,7 @@ import { UsageError } from './args';
 import { generate, generateUsage } from './commands/generate';
 import { makeModel, makeModelUsage } from './commands/makeModel';
 import { sweep, sweepUsage } from './commands/sweep';
+import { datasetCommands } from './commands/dataset';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -12,6 +13,9 @@ const commands: Record<string, { run: Command; usage: string }> = {
   'make-model': { run: makeModel, usage: makeModelUsage },
   generate: { run: generate, usage: generateUsage.split('\n')[0]! },
   sweep: { run: sweep, usage: sweepUsage.split('\n')[0]! },
+  ...Object.fromEntries(
+    Object.entries(datasetCommands).map(([name, run]) => [name, { run, usage: `thinkscope ${name} … (--help for its options)` }]),
+  ),
 };
 
 function usage(): string {
@@ -29,9 +33,10 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`Unknown command "${name}".\n${usage()}\n`);
     return 2;
   }
-  if (rest.includes('--help')) {
-    const full: Record<string, string> = { generate: generateUsage, sweep: sweepUsage };
-    process.stdout.write(`${full[name] ?? command.usage}\n`);
+  const full: Record<string, string> = { generate: generateUsage, sweep: sweepUsage, 'make-model': makeModelUsage };
+  // Commands without a usage text here answer --help themselves.
+  if (rest.includes('--help') && full[name]) {
+    process.stdout.write(`${full[name]}\n`);
     return 0;
   }
   return command.run(rest);
