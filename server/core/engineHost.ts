@@ -22,7 +22,6 @@ export class EngineHost {
   private cacheDir = '';
   private extraKey = '';
   private engine: Promise<Engine> | null = null;
-  private current: Engine | null = null;
   private state: ServerStatus = {
     model: 'unloaded',
     modelName: null,
@@ -68,7 +67,6 @@ export class EngineHost {
   async unload(): Promise<void> {
     const engine = this.engine;
     this.engine = null;
-    this.current = null;
     this.update({ model: 'unloaded', backend: null, gpuLayers: null, threads: null, error: null });
     if (engine) {
       try {
@@ -91,7 +89,6 @@ export class EngineHost {
             cacheDir: this.cacheDir,
             ...(this.options.log ? { log: this.options.log } : {}),
           });
-      this.current = engine;
       const d = engine.describe();
       this.update({
         model: 'ready',
@@ -107,11 +104,6 @@ export class EngineHost {
       this.update({ model: 'error', error: (error as Error).message });
       throw error;
     }
-  }
-
-  /** The loaded engine, if any, without loading. */
-  get loaded(): Engine | null {
-    return this.current;
   }
 
   private update(patch: Partial<ServerStatus>): void {

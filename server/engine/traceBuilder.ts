@@ -6,30 +6,20 @@ import { randomUUID } from 'node:crypto';
 import {
   TRACE_FORMAT,
   TRACE_VERSION,
-  type BudgetSettings,
-  type Delimiters,
-  type ModelInfo,
-  type SamplingSettings,
   type StopReason,
   type TraceDocument,
   type TraceEvent,
-  type TraceParent,
   type TraceToken,
 } from '../../protocol/trace';
 import type { RunProgress } from '../../protocol/rpc';
+import { answerText } from '../../protocol/traceText';
 import { VERSION } from '../version';
 
-export interface TraceHeader {
-  question: string;
-  groundTruth: string | null;
-  prompt: string;
-  model: ModelInfo;
-  sampling: SamplingSettings;
-  budget: BudgetSettings;
-  delimiters: Delimiters;
-  parent?: TraceParent;
-  id?: string;
-}
+/** What a trace says before its first token. */
+export type TraceHeader = Pick<
+  TraceDocument,
+  'question' | 'groundTruth' | 'prompt' | 'model' | 'sampling' | 'budget' | 'delimiters' | 'parent'
+> & { id?: string };
 
 export class TraceBuilder {
   readonly tokens: TraceToken[] = [];
@@ -41,6 +31,7 @@ export class TraceBuilder {
   private modelTokens = 0;
   private sentTokens = 0;
   private sentEvents = 0;
+  private thinking = 0;
   promptTokens = 0;
 
   constructor(readonly header: TraceHeader) {
@@ -51,6 +42,7 @@ export class TraceBuilder {
   fork(header: TraceHeader): TraceBuilder {
     const copy = new TraceBuilder(header);
     copy.tokens.push(...this.tokens);
+    copy.thinking = this.thinking;
     copy.events.push(...this.events);
     copy.promptTokens = this.promptTokens;
     copy.sentTokens = copy.tokens.length;
@@ -63,6 +55,7 @@ export class TraceBuilder {
       this.modelTokens++;
       this.firstTokenMs ??= performance.now();
     }
+    if (token.phase === 'thinking') this.thinking++;
     this.tokens.push(token);
   }
 
@@ -72,6 +65,7 @@ export class TraceBuilder {
 
   /** Drops tokens from `index` on (a rewind), and events that pointed into them. */
   truncate(index: number): void {
+    for (let i = index; i < this.tokens.length; i++) if (this.tokens[i]!.phase === 'thinking') this.thinking--;
     this.tokens.length = Math.min(this.tokens.length, index);
     for (let i = this.events.length - 1; i >= 0; i--) if (this.events[i]!.at > index) this.events.splice(i, 1);
     this.sentTokens = Math.min(this.sentTokens, index);
@@ -79,9 +73,7 @@ export class TraceBuilder {
   }
 
   get thinkingTokens(): number {
-    let n = 0;
-    for (const t of this.tokens) if (t.phase === 'thinking') n++;
-    return n;
+    return this.thinking;
   }
 
   /** Generated (model) tokens per second since the first one. */
@@ -129,7 +121,7 @@ export class TraceBuilder {
       events: this.events.slice(),
       thinkingTokens,
       answerTokens: this.tokens.length - thinkingTokens,
-      answer: answerText(this.tokens, h.delimiters.thinkEnd),
+      answer: answerText({ tokens: this.tokens, delimiters: h.delimiters }),
       stopReason,
       generator: { name: 'thinkscope', version: VERSION },
       timing: {
@@ -144,10 +136,3 @@ export class TraceBuilder {
   }
 }
 
-/** The answer: answer-phase text after the last end-of-thinking delimiter, trimmed. */
-export function answerText(tokens: readonly TraceToken[], thinkEnd: string): string {
-  let text = '';
-  for (const t of tokens) if (t.phase === 'answer') text += t.text;
-  const cut = text.lastIndexOf(thinkEnd);
-  return (cut >= 0 ? text.slice(cut + thinkEnd.length) : text).trim();
-}

@@ -60,6 +60,14 @@ export interface RunOptions {
   resume?: { forcer: ForcingSnapshot };
 }
 
+/** Token texts per model, shared by every run on it (a vocabulary does not change). */
+const pieceCaches = new WeakMap<LlamaModel, Map<number, string>>();
+function pieceCache(model: LlamaModel): Map<number, string> {
+  let cache = pieceCaches.get(model);
+  if (!cache) pieceCaches.set(model, (cache = new Map()));
+  return cache;
+}
+
 /** Which run last evaluated on a sequence (runs forked from one another share it). */
 const owners = new WeakMap<LlamaContextSequence, LocalRun>();
 
@@ -84,6 +92,7 @@ export class LocalRun {
   private chosen: number | null = null;
   private stopReason: StopReason | null = null;
   private readonly forcedEndTokens: Token[];
+  private readonly pieces: Map<number, string>;
 
   private constructor(private readonly options: RunOptions) {
     this.model = options.model;
@@ -91,6 +100,7 @@ export class LocalRun {
     this.builder = options.builder;
     this.forcer = new BudgetForcer(options.builder.header.budget, options.resume?.forcer);
     this.rng = new SeededRandom(options.sampling.seed);
+    this.pieces = pieceCache(options.model);
     this.detok = new IncrementalDetokenizer((tokens, last) =>
       this.model.detokenize(tokens as Token[], true, last as Token[]),
     );
@@ -373,8 +383,14 @@ export class LocalRun {
     return this.model.tokenize(text, true);
   }
 
+  /** A token's text on its own (for alternatives and wanted tokens), detokenized once per id. */
   private pieceText(id: number): string {
-    return this.model.detokenize([id as Token], true);
+    let text = this.pieces.get(id);
+    if (text === undefined) {
+      text = this.model.detokenize([id as Token], true);
+      this.pieces.set(id, text);
+    }
+    return text;
   }
 
   private delimiterTokens(text: string): DelimiterTokens {
